@@ -54,12 +54,14 @@ def _truncate(text: str, width: int) -> str:
 def cmd_score(args: argparse.Namespace) -> int:
     from . import score
 
-    article = score(_read_input(args.file, args.encoding), model=_model(args.model))
+    model = _model(args.model)
+    article = score(_read_input(args.file, args.encoding), model=model)
     if args.json:
         json.dump(article.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    width = max(shutil.get_terminal_size((120, 24)).columns - 46, 30)
+    # truncate sentences to the terminal's width; never when the output goes to a pipe or file
+    width = max(shutil.get_terminal_size().columns - 46, 30) if sys.stdout.isatty() else sys.maxsize
     print(f"{'#':>3}  {'label':<12} {'risk':>6}  {'threat':>6} {'deesc':>6} {'neutr':>6}  sentence")
     for i, s in enumerate(article.sentences, 1):
         p = s.probabilities
@@ -180,7 +182,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     _print_report("model", result["model"])
     for name, b in result.get("baselines", {}).items():
         per = ", ".join(f"{k} F1 {v['f1']:.3f}" for k, v in b["per_class"].items())
-        print(f"baseline {name}: macro-F1 {b['macro_f1']:.3f}, accuracy {b['accuracy']:.3f}, ECE {b['ece']:.3f} ({per})")
+        print(f"baseline {name}: macro-F1 {b['macro_f1']:.3f}, accuracy {b['accuracy']:.3f}, "
+              f"ECE {b['ece']:.3f} ({per})")
     if args.reliability_png:
         print(f"reliability diagram: {args.reliability_png}")
     return 0
@@ -216,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extra labelled JSONL (text, label per line); repeatable")
     p.add_argument("--no-seed-corpus", action="store_true", help="train on --data only (keeps our lexicon)")
     p.add_argument("--config", metavar="JSON", help="training settings (default: SEEDS/config.json)")
-    p.add_argument("-o", "--output", default="models/default", help="model directory to write (default: models/default)")
+    p.add_argument("-o", "--output", default="models/default",
+                   help="model directory to write (default: models/default)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="evaluate on labelled JSONL: per-class P/R/F1, confusion, calibration")

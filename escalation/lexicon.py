@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .text import tokenize
 
-__all__ = ["Lexicon", "LexiconError", "lexicon_features", "load_lexicon", "MAX_PHRASE_WORDS"]
+__all__ = ["MAX_PHRASE_WORDS", "Lexicon", "LexiconError", "lexicon_features", "load_lexicon"]
 
 #: Longest phrase, in tokens, that a lexicon may hold (the fast scorer hashes n-grams up to this).
 MAX_PHRASE_WORDS = 4

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .explain import Explanation
 
-__all__ = ["LABELS", "FORMAT_VERSION", "Model", "ModelFormatError", "default_model_path", "load_model"]
+__all__ = ["FORMAT_VERSION", "LABELS", "Model", "ModelFormatError", "default_model_path", "load_model"]
 
 LABELS: tuple[str, str, str] = ("threat", "deescalation", "neutral")
 FORMAT_NAME = "escalation-model"

@@ -98,27 +98,41 @@ class _Tokens:
     first_token: np.ndarray  # int64, index of each sentence's first token (len n + 1)
 
 
+@lru_cache(maxsize=4)
+def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**i`` and ``P**-i`` (mod 2**64) for ``i < length``; P is odd, hence invertible mod 2**64."""
+    inverse = pow(int(_HASH_BASE), -1, 1 << 64)
+    powers = np.empty(length, dtype=_U64)
+    inverses = np.empty(length, dtype=_U64)
+    powers[0] = inverses[0] = 1
+    if length > 1:
+        powers[1:] = _HASH_BASE
+        inverses[1:] = _U64(inverse)
+        np.multiply.accumulate(powers, out=powers)
+        np.multiply.accumulate(inverses, out=inverses)
+    return powers, inverses
+
+
 def _hash_runs(cp: np.ndarray, isw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hash every maximal run of word characters in ``cp``; return (hashes, run starts)."""
+    """Hash every maximal run of word characters in ``cp``; return (hashes, run starts).
+
+    A token at ``[s, e)`` hashes to ``mix(sum_{s<=i<e} (cp[i] + 1) * P**(i - s) ^ len * SALT)``,
+    computed for all tokens at once from one prefix sum over the chunk: the sum over the token is
+    ``(S[e] - S[s]) * P**-s`` with ``S`` the prefix sums of ``(cp[i] + 1) * P**i`` (wrapping uint64).
+    """
     edges = np.diff(isw.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
     if starts.size == 0:
         return np.empty(0, _U64), starts
-    lengths = ends - starts
-    word_pos = np.flatnonzero(isw)
-    # position of each word character inside its token
-    token_of_char = np.repeat(np.arange(starts.size), lengths)
-    offsets = np.cumsum(lengths) - lengths
-    pos_in_token = np.arange(word_pos.size) - offsets[token_of_char]
-    powers = np.empty(int(lengths.max()), dtype=_U64)
-    powers[0] = 1
-    if powers.size > 1:
-        powers[1:] = _HASH_BASE
-        np.multiply.accumulate(powers, out=powers)
-    terms = (cp[word_pos].astype(_U64) + _U64(1)) * powers[pos_in_token]
-    sums = np.add.reduceat(terms, offsets)
-    return _mix(sums ^ (lengths.astype(_U64) * _LEN_SALT)), starts
+    ends = np.flatnonzero(edges == -1)
+    # round the table length up to a power of two so that chunks of similar size share cached powers
+    powers, inverses = _powers(1 << int(cp.size).bit_length())
+    prefix = np.empty(cp.size + 1, dtype=_U64)
+    prefix[0] = 0
+    np.cumsum((cp.astype(_U64) + _U64(1)) * powers[: cp.size], out=prefix[1:])
+    sums = (prefix[ends] - prefix[starts]) * inverses[starts]
+    lengths = (ends - starts).astype(_U64)
+    return _mix(sums ^ (lengths * _LEN_SALT)), starts
 
 
 def _ngram_hashes(tokens: _Tokens, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,26 +166,60 @@ def _phrase_hashes(phrases: Sequence[Sequence[str]]) -> np.ndarray:
     return out
 
 
-class _HashTable:
-    """Sorted uint64 keys → values, looked up with ``searchsorted``."""
+#: Columns of ``_PhraseTable.values``: what a known n-gram is (-1 where it is not).
+_TERM, _ENTRY, _NEGATOR, _HEDGE = range(4)
 
-    def __init__(self, keys: np.ndarray, values: np.ndarray, what: str, names: Sequence[str]):
-        order = np.argsort(keys, kind="stable")
-        self.keys = keys[order]
-        self.values = values[order]
-        dup = np.flatnonzero(self.keys[1:] == self.keys[:-1])
+
+class _PhraseTable:
+    """All known n-grams of one length: vocabulary terms, lexicon entries, negators and hedges.
+
+    An open-addressing hash table (linear probing, load factor at most 1/4) keyed by n-gram
+    hash, so that one lookup is a few vectorised gathers. Two *different* phrases with the
+    same hash are refused at build time, since the scorer could then not be exact.
+    """
+
+    _EMPTY = _U64(0)
+
+    def __init__(self, phrases: dict[tuple[str, ...], list[int]], what: str):
+        keys_list = list(phrases)
+        hashes = _phrase_hashes(keys_list)
+        order = np.argsort(hashes, kind="stable")
+        dup = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
         if dup.size:
-            a, b = order[dup[0]], order[dup[0] + 1]
-            raise ValueError(f"{what}: {names[a]!r} and {names[b]!r} share a hash; cannot score exactly")
+            a, b = keys_list[order[dup[0]]], keys_list[order[dup[0] + 1]]
+            raise ValueError(f"{what}: {' '.join(a)!r} and {' '.join(b)!r} share a hash; cannot score exactly")
+        if np.any(hashes == self._EMPTY):
+            raise ValueError(f"{what}: a phrase hashes to the reserved value 0; cannot score exactly")
+        size = 1 << max(4, (4 * len(keys_list) - 1).bit_length())
+        self.mask = _U64(size - 1)
+        self.keys = np.zeros(size, dtype=_U64)
+        self.values = np.full((size, 4), -1, dtype=np.int32)
+        self.max_probe = 0
+        for h, key in zip(hashes.tolist(), keys_list, strict=True):  # load time only
+            slot, probe = h & (size - 1), 0
+            while self.keys[slot] != self._EMPTY:
+                slot, probe = (slot + 1) & (size - 1), probe + 1
+            self.keys[slot] = h
+            self.values[slot] = phrases[key]
+            self.max_probe = max(self.max_probe, probe)
 
     def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return (indices into ``hashes`` that were found, their values)."""
-        if self.keys.size == 0 or hashes.size == 0:
-            return np.empty(0, np.int64), self.values[:0]
-        idx = np.searchsorted(self.keys, hashes)
-        idx[idx == self.keys.size] = 0
-        found = np.flatnonzero(self.keys[idx] == hashes)
-        return found, self.values[idx[found]]
+        """Return (indices into ``hashes`` that are known, their rows of ``values``)."""
+        slot = hashes & self.mask
+        found_at = np.full(hashes.size, -1, dtype=np.int64)
+        pending = np.arange(hashes.size)
+        for probe in range(self.max_probe + 1):
+            if probe:
+                slot = (slot + _U64(1)) & self.mask
+            key = self.keys[slot]
+            hit = key == hashes[pending]
+            found_at[pending[hit]] = slot[hit].astype(np.int64)
+            more = ~hit & (key != self._EMPTY)
+            pending, slot = pending[more], slot[more]
+            if pending.size == 0:
+                break
+        found = np.flatnonzero(found_at >= 0)
+        return found, self.values[found_at[found]]
 
 
 @dataclass(frozen=True)
@@ -225,39 +273,34 @@ class FastScorer:
         self.lexicon_feature_names = tuple(lexicon_feature_names)
         self.max_n = max(self.ngram_range[1], MAX_PHRASE_WORDS)
 
-        term_tokens = [term.split(" ") for term in vocabulary]
-        self._terms_by_n = {}
-        for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
-            cols = np.array([i for i, t in enumerate(term_tokens) if len(t) == n], dtype=np.int64)
-            hashes = _phrase_hashes([term_tokens[i] for i in cols])
-            self._terms_by_n[n] = _HashTable(hashes, cols, "vocabulary", [vocabulary[i] for i in cols])
-        all_hashes = np.concatenate([t.keys for t in self._terms_by_n.values()] or [np.empty(0, _U64)])
-        if np.unique(all_hashes).size != all_hashes.size:
-            raise ValueError("vocabulary: two terms of different lengths share a hash; cannot score exactly")
-
         index = {name: i for i, name in enumerate(self.lexicon_feature_names)}
-        phrases = list(lexicon.entries)
-        self._entry_col = np.array([index[f"{pol}:{cat}"] for pol, cat, _ in lexicon.entries.values()], np.int64)
-        self._entry_negcol = np.array([index[f"{pol}:negated"] for pol, _, _ in lexicon.entries.values()], np.int64)
-        self._entry_weight = np.array([w for _, _, w in lexicon.entries.values()], np.float64)
+        if not all(f"{p}:negated" in index for p in POLARITIES) or "hedge" not in index:
+            raise ValueError("lexicon_feature_names lack the negated or hedge columns")
+        entries = list(lexicon.entries.items())
+        self._entry_col = np.array([index[f"{pol}:{cat}"] for _, (pol, cat, _) in entries], np.int64)
+        self._entry_negcol = np.array([index[f"{pol}:negated"] for _, (pol, _, _) in entries], np.int64)
+        self._entry_weight = np.array([w for _, (_, _, w) in entries], np.float64)
         self._hedge_col = index["hedge"]
-        self._entries = self._by_length(phrases, np.arange(len(phrases)), "lexicon")
-        hedges = list(lexicon.hedges)
+        hedges = sorted(lexicon.hedges)
         self._hedge_weight = np.array([lexicon.hedges[h] for h in hedges], np.float64)
-        self._hedges = self._by_length(hedges, np.arange(len(hedges)), "hedges")
-        negators = sorted(lexicon.negators)
-        self._negators = self._by_length(negators, np.arange(len(negators)), "negators")
-        assert all(f"{p}:negated" in index for p in POLARITIES)
 
-    @staticmethod
-    def _by_length(phrases: Sequence[tuple[str, ...]], values: np.ndarray, what: str) -> dict[int, _HashTable]:
-        tables = {}
-        for n in range(1, MAX_PHRASE_WORDS + 1):
-            sel = [i for i, p in enumerate(phrases) if len(p) == n]
-            if sel:
-                tables[n] = _HashTable(_phrase_hashes([phrases[i] for i in sel]), values[sel], what,
-                                       [" ".join(phrases[i]) for i in sel])
-        return tables
+        known: dict[int, dict[tuple[str, ...], list[int]]] = {n: {} for n in range(1, self.max_n + 1)}
+
+        def record(phrase: tuple[str, ...], what: int, value: int) -> None:
+            known[len(phrase)].setdefault(phrase, [-1, -1, -1, -1])[what] = value
+
+        for col, term in enumerate(vocabulary):
+            tokens = tuple(term.split(" "))
+            if not self.ngram_range[0] <= len(tokens) <= self.ngram_range[1]:
+                raise ValueError(f"vocabulary term {term!r} is not a word n-gram in {self.ngram_range}")
+            record(tokens, _TERM, col)
+        for i, (phrase, _) in enumerate(entries):
+            record(phrase, _ENTRY, i)
+        for phrase in lexicon.negators:
+            record(phrase, _NEGATOR, 1)
+        for i, phrase in enumerate(hedges):
+            record(phrase, _HEDGE, i)
+        self._tables = {n: _PhraseTable(phrases, f"{n}-word phrases") for n, phrases in known.items() if phrases}
 
     # -- tokenisation ---------------------------------------------------------------------------
     @staticmethod
@@ -283,17 +326,23 @@ class FastScorer:
         """Features of one chunk of sentences (exactly the reference pipeline's)."""
         n = len(chunk)
         tokens = self._tokens(chunk)
-        grams = {k: _ngram_hashes(tokens, k) for k in range(1, self.max_n + 1)}
+        term_rows, term_cols, matches = [], [], []
+        neg_end = np.zeros(tokens.hashes.size + 1, dtype=np.int64)
+        for k, table in self._tables.items():
+            h, first = _ngram_hashes(tokens, k)
+            found, known = table.lookup(h)
+            first = first[found]
+            is_term = known[:, _TERM] >= 0
+            term_rows.append(tokens.sentence[first[is_term]])
+            term_cols.append(known[is_term, _TERM])
+            np.add.at(neg_end, first[known[:, _NEGATOR] >= 0] + k, 1)  # marks the token after each cue
+            matches.append((first, known))
 
         # TF-IDF
-        rows_parts, cols_parts = [], []
-        for k, table in self._terms_by_n.items():
-            h, first = grams[k]
-            found, cols = table.lookup(h)
-            rows_parts.append(tokens.sentence[first[found]])
-            cols_parts.append(cols)
-        keys = np.concatenate(rows_parts) * self.n_terms + np.concatenate(cols_parts)
-        keys, counts = np.unique(keys, return_counts=True)
+        keys = np.sort(np.concatenate(term_rows) * self.n_terms + np.concatenate(term_cols))
+        first_of_run = np.flatnonzero(np.diff(keys, prepend=np.int64(-1)))  # counting by sort + diff
+        counts = np.diff(first_of_run, append=keys.size)
+        keys = keys[first_of_run]
         rows, cols = np.divmod(keys, self.n_terms) if self.n_terms else (keys, keys)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:
@@ -303,30 +352,21 @@ class FastScorer:
         values /= norms[rows]
 
         # lexicon, with the negation window
-        n_tok = tokens.hashes.size
-        neg_end = np.zeros(n_tok + 1, dtype=np.int64)
-        for k, table in self._negators.items():
-            h, first = grams[k]
-            found, _ = table.lookup(h)
-            np.add.at(neg_end, first[found] + k, 1)  # mark the token after the cue's end
-        neg_cum = np.cumsum(neg_end)  # neg_cum[j] = cues ending before token j
+        neg_cum = np.cumsum(neg_end)  # neg_cum[j] = negation cues ending before token j
         lex_rows, lex_cols, lex_w = [], [], []
-        for k, table in self._entries.items():
-            h, first = grams[k]
-            found, entry = table.lookup(h)
-            start = first[found]
+        for first, known in matches:
+            is_entry = known[:, _ENTRY] >= 0
+            start, entry = first[is_entry], known[is_entry, _ENTRY]
             sent = tokens.sentence[start]
             lo = np.maximum(start - self.negation_window, tokens.first_token[sent])
             negated = (neg_cum[start] - neg_cum[lo]) > 0
             lex_rows.append(sent)
             lex_cols.append(np.where(negated, self._entry_negcol[entry], self._entry_col[entry]))
             lex_w.append(self._entry_weight[entry])
-        for k, table in self._hedges.items():
-            h, first = grams[k]
-            found, hedge = table.lookup(h)
-            lex_rows.append(tokens.sentence[first[found]])
-            lex_cols.append(np.full(found.size, self._hedge_col, np.int64))
-            lex_w.append(self._hedge_weight[hedge])
+            is_hedge = known[:, _HEDGE] >= 0
+            lex_rows.append(tokens.sentence[first[is_hedge]])
+            lex_cols.append(np.full(int(is_hedge.sum()), self._hedge_col, np.int64))
+            lex_w.append(self._hedge_weight[known[is_hedge, _HEDGE]])
         width = len(self.lexicon_feature_names)
         lexicon = np.zeros(n * width, dtype=np.float64)
         if lex_rows:

@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:  # pragma: no cover
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 __all__ = [
     "NEWS_ABBREVIATIONS",
@@ -83,8 +85,8 @@ def normalize(text: str) -> str:
     """Normalise an article before sentence splitting.
 
     Applies Unicode NFC, turns every run of horizontal white space (tabs,
-    no-break and other Unicode spaces) into one space and keeps line breaks,
-    which mark paragraphs.
+    no-break and other Unicode spaces) into one space, strips each line and
+    keeps line breaks, which mark paragraphs.
 
     Parameters
     ----------
@@ -101,13 +103,18 @@ def normalize(text: str) -> str:
     >>> normalize("Talks\\u00a0halted\\t today.")
     'Talks halted today.'
     """
-    text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer:
-    """Punkt with hand-set parameters: no trained data, nothing downloaded."""
+    """Punkt with hand-set parameters: no trained data, nothing downloaded.
+
+    nltk is imported here, on first use, because importing it is slow.
+    """
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(NEWS_ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
