@@ -117,18 +117,48 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- select -----------------------------------------------------------------------------------
+def cmd_select(args: argparse.Namespace) -> int:
+    from .selection import cross_validate, select
+    from .training import TrainingConfig
+
+    seeds = Path(args.seeds)
+    result = select(seeds, passes=args.passes)
+    chosen = TrainingConfig.from_dict(result["chosen"])
+    chars = cross_validate(seeds, chosen, char_ngrams=True)
+    result["char_ngrams_within_words"] = {"cv_macro_f1": chars["macro_f1"], "std": chars["std"],
+                                          "adopted": False}
+    print(f"chosen ({result['grouped_by']}-grouped {result['folds']}-fold CV macro-F1 {result['cv_macro_f1']:.4f}): "
+          f"{json.dumps(result['chosen'])}")
+    print(f"with character 2-5-grams within words: CV macro-F1 {chars['macro_f1']:.4f}")
+    if args.write:
+        (seeds / "config.json").write_text(json.dumps(result["chosen"], indent=1) + "\n", encoding="utf-8")
+        (seeds / "selection.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {seeds / 'config.json'} and {seeds / 'selection.json'}", file=sys.stderr)
+    return 0
+
+
 # -- evaluate ----------------------------------------------------------------------------------
 def evaluate_files(paths: Sequence[str], model_path: str | None = None, seeds: str | None = None,
-                   reliability_png: str | None = None) -> dict:
-    """Evaluate a model on labelled JSONL files (together); optionally with baselines trained on ``seeds``."""
+                   reliability_png: str | None = None, split: str | None = None) -> dict:
+    """Evaluate a model on labelled JSONL files or folders (together).
+
+    ``split`` keeps only sentences of that fixed split (e.g. ``test`` of ``seeds/corpus``);
+    ``seeds`` also trains and reports the lexicon-only and TF-IDF-only baselines.
+    """
     from .corpus import load_corpus
     from .evaluation import classification_report, write_reliability_diagram
     from .model import LABELS
 
     examples = load_corpus(paths)
+    if split:
+        examples = [e for e in examples if e.split == split]
+        if not examples:
+            raise ValueError(f"no sentences of the {split!r} split in {', '.join(paths)}")
     texts, truth = [e.text for e in examples], [e.label for e in examples]
     model = _model(model_path)
-    result = {"data": list(paths), "model": classification_report(truth, model.predict_proba(texts), LABELS)}
+    report = classification_report(truth, model.predict_proba(texts), LABELS)
+    result = {"data": list(paths), "split": split, "model": report}
     if seeds:
         result["baselines"] = baselines(seeds, texts, truth)
     if reliability_png:
@@ -174,7 +204,7 @@ def _print_report(name: str, r: dict) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    result = evaluate_files(args.data, args.model, args.baselines, args.reliability_png)
+    result = evaluate_files(args.data, args.model, args.baselines, args.reliability_png, args.split)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -223,8 +253,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model directory to write (default: models/default)")
     p.set_defaults(func=cmd_train)
 
+    p = sub.add_parser("select", help="choose training settings by batch-grouped cross-validation")
+    p.add_argument("--seeds", default="seeds", help="seeds folder (default: seeds)")
+    p.add_argument("--passes", type=int, default=2, help="coordinate-search passes (default: 2)")
+    p.add_argument("--write", action="store_true", help="write SEEDS/config.json and SEEDS/selection.json")
+    p.set_defaults(func=cmd_select)
+
     p = sub.add_parser("evaluate", help="evaluate on labelled JSONL: per-class P/R/F1, confusion, calibration")
-    p.add_argument("data", nargs="+", metavar="DATA.jsonl", help="labelled files (text, label); scored together")
+    p.add_argument("data", nargs="+", metavar="DATA",
+                   help="labelled .jsonl files or folders (text, label); scored together")
+    p.add_argument("--split", choices=("train", "dev", "test"),
+                   help="keep only this fixed split (e.g. of seeds/corpus)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--baselines", metavar="SEEDS", nargs="?", const="seeds", default=None,
                    help="also train and report lexicon-only and TF-IDF-only baselines from SEEDS (default: seeds)")

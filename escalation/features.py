@@ -35,12 +35,17 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
     scale : float, default=1.0
         Multiplier of the ``log1p`` counts, which sets how strongly the
         lexicon competes with TF-IDF under the same regularisation.
+    lead_window : int, default=0
+        If positive, also count matches in the first ``lead_window`` tokens (see
+        :func:`escalation.lexicon.lexicon_features`).
     """
 
-    def __init__(self, *, lexicon: Lexicon | None = None, negation_window: int = 3, scale: float = 1.0):
+    def __init__(self, *, lexicon: Lexicon | None = None, negation_window: int = 3, scale: float = 1.0,
+                 lead_window: int = 0):
         self.lexicon = lexicon
         self.negation_window = negation_window
         self.scale = scale
+        self.lead_window = lead_window
 
     def fit(self, X, y=None):  # noqa: N803 (scikit-learn naming)
         """Validate parameters and record the feature names; returns ``self``."""
@@ -51,8 +56,10 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(f"negation_window must be a non-negative int, got {self.negation_window!r}")
         if not (np.isfinite(self.scale) and self.scale > 0):
             raise ValueError(f"scale must be a positive finite number, got {self.scale!r}")
+        if not (isinstance(self.lead_window, int) and self.lead_window >= 0):
+            raise ValueError(f"lead_window must be a non-negative int, got {self.lead_window!r}")
         check_texts(X)
-        self.feature_names_ = self.lexicon.feature_names
+        self.feature_names_ = self.lexicon.columns(self.lead_window)
         self.n_features_out_ = len(self.feature_names_)
         return self
 
@@ -62,7 +69,8 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         check_texts(X)
         index = {name: i for i, name in enumerate(self.feature_names_)}
         rows = [lexicon_features(tokenize(s), self.lexicon, negation_window=self.negation_window,
-                                 scale=self.scale, feature_index=index) for s in X]
+                                 scale=self.scale, lead_window=self.lead_window, feature_index=index)
+                for s in X]
         return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -73,7 +81,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
 def make_features(lexicon: Lexicon, *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                   sublinear_tf: bool = True, negation_window: int = 3, lexicon_scale: float = 1.0,
-                  vocabulary: dict[str, int] | None = None) -> FeatureUnion:
+                  lead_window: int = 0, vocabulary: dict[str, int] | None = None) -> FeatureUnion:
     """The unfitted reference feature union: ``TfidfVectorizer`` ⊕ :class:`LexiconFeatures`.
 
     Parameters
@@ -85,7 +93,7 @@ def make_features(lexicon: Lexicon, *, ngram_range: tuple[int, int] = (1, 2), mi
         Minimum document frequency of a term.
     sublinear_tf : bool
         Use ``1 + log(tf)``.
-    negation_window, lexicon_scale :
+    negation_window, lexicon_scale, lead_window :
         See :class:`LexiconFeatures`.
     vocabulary : dict, optional
         A fixed vocabulary (used when rebuilding a trained model).
@@ -93,5 +101,6 @@ def make_features(lexicon: Lexicon, *, ngram_range: tuple[int, int] = (1, 2), mi
     tfidf = TfidfVectorizer(analyzer=partial(analyze, ngram_range=tuple(ngram_range)),
                             min_df=min_df, sublinear_tf=sublinear_tf, norm="l2", use_idf=True,
                             smooth_idf=True, dtype=np.float64, vocabulary=vocabulary)
-    lexicon_step = LexiconFeatures(lexicon=lexicon, negation_window=negation_window, scale=lexicon_scale)
+    lexicon_step = LexiconFeatures(lexicon=lexicon, negation_window=negation_window, scale=lexicon_scale,
+                                   lead_window=lead_window)
     return FeatureUnion([("tfidf", tfidf), ("lexicon", lexicon_step)])

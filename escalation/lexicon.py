@@ -64,11 +64,16 @@ class Lexicon:
 
     @property
     def feature_names(self) -> tuple[str, ...]:
-        """Column names of :func:`lexicon_features`, in order."""
+        """Column names of :func:`lexicon_features` without lead features, in order."""
+        return self.columns(0)
+
+    def columns(self, lead_window: int = 0) -> tuple[str, ...]:
+        """Column names of :func:`lexicon_features` with the given ``lead_window``, in order."""
         families = sorted({(pol, cat) for pol, cat, _ in self.entries.values()},
                           key=lambda pc: (POLARITIES.index(pc[0]), pc[1]))
+        lead = tuple(f"{pol}:lead" for pol in POLARITIES) if lead_window > 0 else ()
         return (*(f"{pol}:{cat}" for pol, cat in families),
-                *(f"{pol}:negated" for pol in POLARITIES), "hedge")
+                *(f"{pol}:negated" for pol in POLARITIES), "hedge", *lead)
 
     def to_records(self) -> dict[str, list]:
         """Plain-data form for the model file (see :meth:`from_records`)."""
@@ -167,7 +172,8 @@ def load_lexicon(directory: str | Path) -> Lexicon:
 
 
 def lexicon_features(tokens: Sequence[str], lexicon: Lexicon, *, negation_window: int = 3,
-                     scale: float = 1.0, feature_index: dict[str, int] | None = None) -> list[float]:
+                     scale: float = 1.0, lead_window: int = 0,
+                     feature_index: dict[str, int] | None = None) -> list[float]:
     """Reference lexicon features of one tokenised sentence (plain Python).
 
     Parameters
@@ -180,13 +186,17 @@ def lexicon_features(tokens: Sequence[str], lexicon: Lexicon, *, negation_window
         before the match starts.
     scale : float
         Multiplier applied after ``log1p``.
+    lead_window : int
+        If positive, matches that are not negated and start within the first ``lead_window``
+        tokens also count under ``<polarity>:lead``: in news copy the main clause, which
+        decides the label, usually comes first.
     feature_index : dict, optional
-        ``name -> column``; computed from ``lexicon.feature_names`` if omitted.
+        ``name -> column``; computed from ``lexicon.columns(lead_window)`` if omitted.
 
     Returns
     -------
     list of float
-        One value per name in ``lexicon.feature_names``.
+        One value per name in ``lexicon.columns(lead_window)``.
 
     Examples
     --------
@@ -197,7 +207,7 @@ def lexicon_features(tokens: Sequence[str], lexicon: Lexicon, *, negation_window
     >>> lexicon_features("They have not threatened".split(), lex)
     [0.0, 0.6931471805599453, 0.0, 0.0]
     """
-    index = feature_index or {name: i for i, name in enumerate(lexicon.feature_names)}
+    index = feature_index or {name: i for i, name in enumerate(lexicon.columns(lead_window))}
     counts = [0.0] * len(index)
     n = len(tokens)
     negation_ends = [
@@ -216,6 +226,8 @@ def lexicon_features(tokens: Sequence[str], lexicon: Lexicon, *, negation_window
                 polarity, category, weight = hit
                 negated = any(start - negation_window <= end < start for end in negation_ends)
                 counts[index[f"{polarity}:negated" if negated else f"{polarity}:{category}"]] += weight
+                if start < lead_window and not negated:
+                    counts[index[f"{polarity}:lead"]] += weight
             hedge = lexicon.hedges.get(gram)
             if hedge is not None:
                 counts[index["hedge"]] += hedge

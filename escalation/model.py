@@ -92,12 +92,13 @@ class Model:
         self.settings = dict(settings)
         self.metadata = dict(metadata or {})
         self.labels = LABELS
-        self.lexicon_feature_names = lexicon.feature_names
+        self.lexicon_feature_names = lexicon.columns(self.settings.get("lead_window", 0))
         self.scorer = FastScorer(
             vocabulary=self.vocabulary, idf=self.idf, coef=self.coef, intercept=self.intercept,
             lexicon=lexicon, lexicon_feature_names=self.lexicon_feature_names,
             negation_window=self.settings["negation_window"], lexicon_scale=self.settings["lexicon_scale"],
             ngram_range=tuple(self.settings["ngram_range"]), sublinear_tf=self.settings["sublinear_tf"],
+            lead_window=self.settings.get("lead_window", 0),
         )
 
     def __repr__(self) -> str:
@@ -171,7 +172,7 @@ class Model:
         s = self.settings
         features = make_features(self.lexicon, ngram_range=tuple(s["ngram_range"]), min_df=1,
                                  sublinear_tf=s["sublinear_tf"], negation_window=s["negation_window"],
-                                 lexicon_scale=s["lexicon_scale"],
+                                 lexicon_scale=s["lexicon_scale"], lead_window=s.get("lead_window", 0),
                                  vocabulary={t: i for i, t in enumerate(self.vocabulary)})
         tfidf = features.named_transformers["tfidf"]
         tfidf.idf_ = self.idf.copy()
@@ -252,7 +253,7 @@ class Model:
             raise ModelFormatError(f"{json_path}: malformed ({exc})") from None
         if labels != LABELS:
             raise ModelFormatError(f"{json_path}: labels {labels} differ from {LABELS}")
-        if names != lexicon.feature_names:
+        if not isinstance(settings, dict) or names != lexicon.columns(settings.get("lead_window", 0)):
             raise ModelFormatError(f"{json_path}: lexicon_feature_names do not match the lexicon")
         n_terms, n_features = len(vocabulary), len(vocabulary) + len(names)
         expected = {"idf": (n_terms,), "coef": (len(LABELS), n_features), "intercept": (len(LABELS),)}

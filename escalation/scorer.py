@@ -247,6 +247,7 @@ class FastScorer:
         Names of the lexicon feature columns, in order.
     negation_window : int
     lexicon_scale : float
+    lead_window : int
     ngram_range : (int, int)
     sublinear_tf : bool
     chunk_sentences, chunk_chars : int
@@ -256,7 +257,8 @@ class FastScorer:
     def __init__(self, *, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, lexicon: Lexicon, lexicon_feature_names: Sequence[str],
                  negation_window: int, lexicon_scale: float, ngram_range: tuple[int, int] = (1, 2),
-                 sublinear_tf: bool = True, chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
+                 sublinear_tf: bool = True, lead_window: int = 0,
+                 chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
                  chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.n_terms = len(vocabulary)
         self.idf = np.ascontiguousarray(idf, dtype=np.float64)
@@ -267,6 +269,7 @@ class FastScorer:
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.sublinear_tf = bool(sublinear_tf)
         self.negation_window = int(negation_window)
+        self.lead_window = int(lead_window)
         self.lexicon_scale = float(lexicon_scale)
         self.chunk_sentences = int(chunk_sentences)
         self.chunk_chars = int(chunk_chars)
@@ -280,6 +283,8 @@ class FastScorer:
         self._entry_col = np.array([index[f"{pol}:{cat}"] for _, (pol, cat, _) in entries], np.int64)
         self._entry_negcol = np.array([index[f"{pol}:negated"] for _, (pol, _, _) in entries], np.int64)
         self._entry_weight = np.array([w for _, (_, _, w) in entries], np.float64)
+        if self.lead_window > 0:
+            self._entry_leadcol = np.array([index[f"{pol}:lead"] for _, (pol, _, _) in entries], np.int64)
         self._hedge_col = index["hedge"]
         hedges = sorted(lexicon.hedges)
         self._hedge_weight = np.array([lexicon.hedges[h] for h in hedges], np.float64)
@@ -363,6 +368,11 @@ class FastScorer:
             lex_rows.append(sent)
             lex_cols.append(np.where(negated, self._entry_negcol[entry], self._entry_col[entry]))
             lex_w.append(self._entry_weight[entry])
+            if self.lead_window > 0:
+                lead = ~negated & (start - tokens.first_token[sent] < self.lead_window)
+                lex_rows.append(sent[lead])
+                lex_cols.append(self._entry_leadcol[entry[lead]])
+                lex_w.append(self._entry_weight[entry[lead]])
             is_hedge = known[:, _HEDGE] >= 0
             lex_rows.append(tokens.sentence[first[is_hedge]])
             lex_cols.append(np.full(int(is_hedge.sum()), self._hedge_col, np.int64))

@@ -45,6 +45,7 @@ class TrainingConfig:
     sublinear_tf: bool = True
     negation_window: int = 3  # tokens after a negation cue that it negates
     lexicon_scale: float = 1.0  # weight of lexicon features against TF-IDF
+    lead_window: int = 0  # >0: lexicon matches in the first N tokens (the main clause) count again
     C: float = 10.0  # inverse L2 regularisation strength
     class_weight: str | None = "balanced"
     max_iter: int = 5000
@@ -54,7 +55,7 @@ class TrainingConfig:
     def __post_init__(self):
         if len(self.ngram_range) != 2 or not 1 <= self.ngram_range[0] <= self.ngram_range[1]:
             raise ValueError(f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got {self.ngram_range}")
-        if self.min_df < 1 or self.negation_window < 0 or self.C <= 0 or self.lexicon_scale <= 0:
+        if min(self.min_df - 1, self.negation_window, self.lead_window) < 0 or min(self.C, self.lexicon_scale) <= 0:
             raise ValueError(f"invalid training config: {self}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
@@ -87,7 +88,7 @@ def make_pipeline(lexicon: Lexicon, config: TrainingConfig, features: FeatureSet
 
     union = make_features(lexicon, ngram_range=config.ngram_range, min_df=config.min_df,
                           sublinear_tf=config.sublinear_tf, negation_window=config.negation_window,
-                          lexicon_scale=config.lexicon_scale)
+                          lexicon_scale=config.lexicon_scale, lead_window=config.lead_window)
     if features != "both":
         union = FeatureUnion([(name, step) for name, step in union.transformer_list if name == features])
     classifier = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=config.max_iter,
@@ -124,7 +125,8 @@ def model_from_pipeline(pipeline, lexicon: Lexicon, config: TrainingConfig, temp
     vocabulary = sorted(tfidf.vocabulary_, key=tfidf.vocabulary_.__getitem__)
     settings = {"tokenizer": "lowercase, maximal runs of \\w", "ngram_range": list(config.ngram_range),
                 "sublinear_tf": config.sublinear_tf, "norm": "l2", "smooth_idf": True,
-                "negation_window": config.negation_window, "lexicon_scale": config.lexicon_scale}
+                "negation_window": config.negation_window, "lexicon_scale": config.lexicon_scale,
+                "lead_window": config.lead_window}
     return Model(vocabulary=vocabulary, idf=tfidf.idf_, coef=classifier.coef_[order] / temperature,
                  intercept=classifier.intercept_[order] / temperature, lexicon=lexicon, settings=settings,
                  metadata=metadata)
@@ -193,6 +195,11 @@ def train(seeds: str | Path = "seeds", *, data: Sequence[str | Path] = (), use_s
         "libraries": _library_versions(),
         "trained_on": _dt.date.today().isoformat(),
     }
+    selection = seeds / "selection.json"
+    if selection.is_file():  # how the settings were chosen (escalation select --write)
+        chosen = json.loads(selection.read_text(encoding="utf-8"))
+        metadata["selection"] = {k: chosen[k] for k in ("cv_macro_f1", "folds", "grouped_by", "chosen",
+                                                          "char_ngrams_within_words") if k in chosen}
     model = model_from_pipeline(pipeline, lexicon, config, temperature, metadata)
     if splits["test"]:
         test = splits["test"]

@@ -7,6 +7,7 @@ import pytest
 from conftest import SEEDS, SHARED_EVAL
 
 from escalation.corpus import LabelledDataError, load_corpus, read_labelled, split_of
+from escalation.text import tokenize
 
 REGISTERS = {"wire", "quote", "headline", "statement", "analysis"}
 
@@ -45,13 +46,22 @@ def test_split_is_fixed_and_proportional(corpus):
     assert 0.07 < shares["test"] / len(corpus) < 0.13
 
 
+def _runs(text, n=8):
+    words = tokenize(text)
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
 def test_no_evaluation_sentence_was_copied_into_the_corpus(corpus):
+    """Not one run of 8 words is shared with the evaluation data (measure-only, never copied)."""
     if not SHARED_EVAL.is_dir():
         pytest.skip("../shared/eval is not present")
-    ours = {" ".join(e.text.lower().split()) for e in corpus}
+    ours = {e.text: _runs(e.text) for e in corpus}
+    theirs = set()
     for path in SHARED_EVAL.glob("*.jsonl"):
         for e in read_labelled(path):
-            assert " ".join(e.text.lower().split()) not in ours, f"{path.name}: {e.text[:60]}"
+            theirs |= _runs(e.text)
+    shared = {text: runs & theirs for text, runs in ours.items() if runs & theirs}
+    assert not shared, f"{len(shared)} corpus sentences share 8-word runs with ../shared/eval: {shared}"
 
 
 def test_guidelines_define_the_labels():

@@ -145,3 +145,30 @@ def test_scorer_does_not_import_sklearn():
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(name.startswith("sklearn") for name in imported)
+
+
+@pytest.fixture(scope="module")
+def variant_model():
+    """A model trained with the optional settings the default model does not use (lead features, trigrams)."""
+    import dataclasses
+
+    from conftest import SEEDS
+
+    from escalation.corpus import load_corpus
+    from escalation.lexicon import load_lexicon
+    from escalation.training import TrainingConfig, make_pipeline, model_from_pipeline
+
+    config = dataclasses.replace(TrainingConfig(), lead_window=6, ngram_range=(1, 3), negation_window=4,
+                                 sublinear_tf=False, calibrate=False)
+    lexicon = load_lexicon(SEEDS / "lexicon")
+    examples = load_corpus([SEEDS / "corpus"])[::6]
+    pipeline = make_pipeline(lexicon, config).fit([e.text for e in examples], [e.label for e in examples])
+    model = model_from_pipeline(pipeline, lexicon, config)
+    return model, model.to_sklearn()
+
+
+@settings(max_examples=300)
+@given(st.lists(SENTENCE, min_size=1, max_size=6))
+def test_variant_settings_are_exact_too(variant_model, sentences):
+    model, reference = variant_model
+    assert_exact(model, reference, sentences)
