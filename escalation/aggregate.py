@@ -1,4 +1,4 @@
-"""From sentence scores to article scores.
+"""From sentence scores to article scores, and from articles to a timeline.
 
 An article's ``risk`` is the mean of its sentences' risks weighted by how
 much each sentence is *about* escalation or de-escalation, ``1 - p(neutral)``:
@@ -10,12 +10,12 @@ report matters to analysts.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ArticleScore", "SentenceScore", "article_score", "sentence_scores"]
+__all__ = ["ArticleScore", "SentenceScore", "article_score", "sentence_scores", "timeline"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,39 @@ def article_score(sentences: Sequence[SentenceScore]) -> ArticleScore:
                         threat_share=counts["threat"] / n, deescalation_share=counts["deescalation"] / n,
                         counts={k: counts[k] for k in ("threat", "deescalation", "neutral")},
                         sentences=list(sentences))
+
+
+#: Length of the ISO date prefix that names a period.
+PERIODS = {"year": 4, "month": 7, "day": 10}
+
+
+def timeline(rows: Iterable[dict], by: str = "month") -> list[dict]:
+    """Article rows (as written by :func:`escalation.archive.run_archive`) → one row per period.
+
+    Each period reports the number of articles, their mean risk, the share labelled ``threat``
+    and ``deescalation``, and the highest article risk. Articles are placed by the ISO date prefix
+    of their ``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``); undated ones under ``"undated"``.
+
+    Examples
+    --------
+    >>> rows = [{"date": "2025-10-03", "risk": 0.5, "label": "threat"},
+    ...         {"date": "2025-10-20", "risk": -0.1, "label": "neutral"}, {"risk": 0.2, "label": "threat"}]
+    >>> [(p["period"], p["articles"], round(p["mean_risk"], 2)) for p in timeline(rows, "month")]
+    [('2025-10', 2, 0.2), ('undated', 1, 0.2)]
+    """
+    if by not in PERIODS:
+        raise ValueError(f"by must be one of {', '.join(PERIODS)}, got {by!r}")
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        date = row.get("date") or ""
+        key = date[: PERIODS[by]] if len(date) >= PERIODS[by] else "undated"
+        groups.setdefault(key, []).append(row)
+    out = []
+    for period in sorted(groups, key=lambda k: (k == "undated", k)):
+        g = groups[period]
+        risks = np.array([r["risk"] for r in g], dtype=np.float64)
+        out.append({"period": period, "articles": len(g), "mean_risk": float(risks.mean()),
+                    "peak_risk": float(risks.max()),
+                    "threat_share": sum(r["label"] == "threat" for r in g) / len(g),
+                    "deescalation_share": sum(r["label"] == "deescalation" for r in g) / len(g)})
+    return out

@@ -74,6 +74,46 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- archive ----------------------------------------------------------------------------------
+def cmd_archive(args: argparse.Namespace) -> int:
+    from .archive import run_archive
+
+    summary = run_archive(args.inputs, args.output, _model(args.model), quarantine=args.quarantine,
+                          resume=args.resume, sentences=args.sentences, text_field=args.text_field,
+                          id_field=args.id_field, date_field=args.date_field, encoding=args.encoding)
+    s = summary.to_dict()
+    print(f"read {s['read']}, scored {s['scored']}, quarantined {s['quarantined']}, "
+          f"skipped (already scored) {s['skipped']} -> {args.output}", file=sys.stderr)
+    if s["quarantined"]:
+        where = args.quarantine or f"{args.output}.quarantine.jsonl"
+        print(f"bad records and their reasons: {where}", file=sys.stderr)
+    return 0
+
+
+# -- report -----------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from .aggregate import timeline
+
+    rows = []
+    for path in args.results:
+        with open(path, encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, 1):
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    raise CLIError(f"{path}:{lineno}: not a JSON line of escalation archive output") from None
+    periods = timeline(rows, args.by)
+    if args.json:
+        json.dump(periods, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{args.by:<10} {'articles':>8} {'mean risk':>10} {'peak risk':>10} {'threat':>7} {'deesc':>7}")
+    for p in periods:
+        print(f"{p['period']:<10} {p['articles']:>8} {p['mean_risk']:>+10.3f} {p['peak_risk']:>+10.3f} "
+              f"{p['threat_share']:>7.1%} {p['deescalation_share']:>7.1%}")
+    return 0
+
+
 # -- explain -----------------------------------------------------------------------------------
 def cmd_explain(args: argparse.Namespace) -> int:
     sentence = sys.stdin.read().strip() if args.sentence == "-" else args.sentence
@@ -235,6 +275,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", default="utf-8", help="text encoding of FILE (default: utf-8)")
     model_option(p)
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("archive", help="score an archive (JSONL, CSV, TXT, .gz, folders) into article rows")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="archive files or folders")
+    p.add_argument("-o", "--output", required=True, help="JSON Lines output, one row per article")
+    p.add_argument("--quarantine", metavar="FILE", help="bad records (default: OUTPUT.quarantine.jsonl)")
+    p.add_argument("--resume", action="store_true", help="append, skipping records already in OUTPUT")
+    p.add_argument("--sentences", action="store_true", help="include every sentence's scores")
+    p.add_argument("--text-field", default="text", help="field/column with the article text (default: text)")
+    p.add_argument("--id-field", default="id", help="field/column with the article id (default: id)")
+    p.add_argument("--date-field", default="date", help="field/column with the ISO date (default: date)")
+    p.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    model_option(p)
+    p.set_defaults(func=cmd_archive)
+
+    p = sub.add_parser("report", help="timeline of archive results: articles and risk per day/month/year")
+    p.add_argument("results", nargs="+", metavar="RESULTS.jsonl", help="output of escalation archive")
+    p.add_argument("--by", choices=("day", "month", "year"), default="month", help="period (default: month)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("explain", help="show the terms and lexicon features behind a sentence's score")
     p.add_argument("sentence", help="the sentence (quote it), or - to read it from standard input")
