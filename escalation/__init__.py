@@ -3,7 +3,7 @@
 The public API:
 
 >>> import escalation
->>> article = escalation.score("Pakistan will respond decisively. The ceasefire will hold.")
+>>> article = escalation.score("Pakistan will respond decisively. Both sides agreed to a ceasefire.")
 >>> [s.label for s in article.sentences]
 ['threat', 'deescalation']
 >>> model = escalation.load_model()

@@ -213,7 +213,7 @@ def baselines(seeds: str, texts: list[str], truth: list[str]) -> dict:
     from .evaluation import classification_report
     from .lexicon import load_lexicon
     from .model import LABELS
-    from .training import TrainingConfig, make_pipeline
+    from .training import TrainingConfig, make_pipeline, names_for
 
     seeds_path = Path(seeds)
     config_path = seeds_path / "config.json"
@@ -222,7 +222,8 @@ def baselines(seeds: str, texts: list[str], truth: list[str]) -> dict:
     train_set = [e for e in load_corpus([seeds_path / "corpus"]) if e.split == "train"]
     out = {}
     for features in ("lexicon", "tfidf"):
-        pipe = make_pipeline(lexicon, config, features=features)
+        pipe = make_pipeline(lexicon, config, features=features,
+                             names=names_for([e.text for e in train_set], lexicon, config))
         pipe.fit([e.text for e in train_set], [e.label for e in train_set])
         classes = list(pipe.named_steps["classifier"].classes_)
         proba = pipe.predict_proba(texts)[:, [classes.index(label) for label in LABELS]]

@@ -81,7 +81,8 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
 def make_features(lexicon: Lexicon, *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                   sublinear_tf: bool = True, negation_window: int = 3, lexicon_scale: float = 1.0,
-                  lead_window: int = 0, vocabulary: dict[str, int] | None = None) -> FeatureUnion:
+                  lead_window: int = 0, names: frozenset[str] = frozenset(),
+                  vocabulary: dict[str, int] | None = None) -> FeatureUnion:
     """The unfitted reference feature union: ``TfidfVectorizer`` ⊕ :class:`LexiconFeatures`.
 
     Parameters
@@ -95,10 +96,12 @@ def make_features(lexicon: Lexicon, *, ngram_range: tuple[int, int] = (1, 2), mi
         Use ``1 + log(tf)``.
     negation_window, lexicon_scale, lead_window :
         See :class:`LexiconFeatures`.
+    names : frozenset of str
+        Proper names that the TF-IDF terms mask (see :func:`escalation.text.analyze`).
     vocabulary : dict, optional
         A fixed vocabulary (used when rebuilding a trained model).
     """
-    tfidf = TfidfVectorizer(analyzer=partial(analyze, ngram_range=tuple(ngram_range)),
+    tfidf = TfidfVectorizer(analyzer=partial(analyze, ngram_range=tuple(ngram_range), names=frozenset(names)),
                             min_df=min_df, sublinear_tf=sublinear_tf, norm="l2", use_idf=True,
                             smooth_idf=True, dtype=np.float64, vocabulary=vocabulary)
     lexicon_step = LexiconFeatures(lexicon=lexicon, negation_window=negation_window, scale=lexicon_scale,

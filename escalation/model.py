@@ -98,7 +98,7 @@ class Model:
             lexicon=lexicon, lexicon_feature_names=self.lexicon_feature_names,
             negation_window=self.settings["negation_window"], lexicon_scale=self.settings["lexicon_scale"],
             ngram_range=tuple(self.settings["ngram_range"]), sublinear_tf=self.settings["sublinear_tf"],
-            lead_window=self.settings.get("lead_window", 0),
+            lead_window=self.settings.get("lead_window", 0), names=self.settings.get("masked_names", ()),
         )
 
     def __repr__(self) -> str:
@@ -173,6 +173,7 @@ class Model:
         features = make_features(self.lexicon, ngram_range=tuple(s["ngram_range"]), min_df=1,
                                  sublinear_tf=s["sublinear_tf"], negation_window=s["negation_window"],
                                  lexicon_scale=s["lexicon_scale"], lead_window=s.get("lead_window", 0),
+                                 names=frozenset(s.get("masked_names", ())),
                                  vocabulary={t: i for i, t in enumerate(self.vocabulary)})
         tfidf = features.named_transformers["tfidf"]
         tfidf.idf_ = self.idf.copy()

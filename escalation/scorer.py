@@ -32,6 +32,7 @@ from itertools import islice
 import numpy as np
 
 from .lexicon import MAX_PHRASE_WORDS, POLARITIES, Lexicon
+from .text import NAME_TOKEN
 
 __all__ = ["FastScorer", "SparseFeatures", "check_texts"]
 
@@ -135,15 +136,15 @@ def _hash_runs(cp: np.ndarray, isw: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return _mix(sums ^ (lengths * _LEN_SALT)), starts
 
 
-def _ngram_hashes(tokens: _Tokens, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of all n-grams that lie within one sentence, and their first-token index."""
-    count = tokens.hashes.size - n + 1
+def _ngram_hashes(tokens: _Tokens, n: int, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of all n-grams (of token ``hashes``) within one sentence, and their first-token index."""
+    count = hashes.size - n + 1
     if count <= 0:
         return np.empty(0, _U64), np.empty(0, np.int64)
     valid = np.flatnonzero(tokens.sentence[: count] == tokens.sentence[n - 1:])
-    h = tokens.hashes[valid]
+    h = hashes[valid]
     for k in range(1, n):
-        h = _mix(h * _PAIR_MULT + tokens.hashes[valid + k])
+        h = _mix(h * _PAIR_MULT + hashes[valid + k])
     return h, valid
 
 
@@ -248,6 +249,8 @@ class FastScorer:
     negation_window : int
     lexicon_scale : float
     lead_window : int
+    names : iterable of str
+        Proper names that TF-IDF sees as :data:`NAME_TOKEN` (the lexicon never contains them).
     ngram_range : (int, int)
     sublinear_tf : bool
     chunk_sentences, chunk_chars : int
@@ -257,7 +260,7 @@ class FastScorer:
     def __init__(self, *, vocabulary: Sequence[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, lexicon: Lexicon, lexicon_feature_names: Sequence[str],
                  negation_window: int, lexicon_scale: float, ngram_range: tuple[int, int] = (1, 2),
-                 sublinear_tf: bool = True, lead_window: int = 0,
+                 sublinear_tf: bool = True, lead_window: int = 0, names: Iterable[str] = (),
                  chunk_sentences: int = DEFAULT_CHUNK_SENTENCES,
                  chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.n_terms = len(vocabulary)
@@ -306,6 +309,13 @@ class FastScorer:
         for i, phrase in enumerate(hedges):
             record(phrase, _HEDGE, i)
         self._tables = {n: _PhraseTable(phrases, f"{n}-word phrases") for n, phrases in known.items() if phrases}
+        names = sorted(names)
+        lexicon_words = {t for phrase in [*lexicon.entries, *lexicon.negators, *lexicon.hedges] for t in phrase}
+        if lexicon_words.intersection(names):
+            raise ValueError(f"masked names {sorted(lexicon_words.intersection(names))[:5]} are lexicon words; "
+                             "the lexicon matches unmasked tokens, so they cannot be masked")
+        self._names = _PhraseTable({(name,): [1, -1, -1, -1] for name in names}, "names") if names else None
+        self._name_hash = _phrase_hashes([(NAME_TOKEN,)])[0]
 
     # -- tokenisation ---------------------------------------------------------------------------
     @staticmethod
@@ -331,10 +341,15 @@ class FastScorer:
         """Features of one chunk of sentences (exactly the reference pipeline's)."""
         n = len(chunk)
         tokens = self._tokens(chunk)
+        masked = tokens.hashes
+        if self._names is not None:  # TF-IDF sees proper names as NAME_TOKEN; the lexicon never holds them
+            found, _ = self._names.lookup(tokens.hashes)
+            masked = tokens.hashes.copy()
+            masked[found] = self._name_hash
         term_rows, term_cols, matches = [], [], []
         neg_end = np.zeros(tokens.hashes.size + 1, dtype=np.int64)
         for k, table in self._tables.items():
-            h, first = _ngram_hashes(tokens, k)
+            h, first = _ngram_hashes(tokens, k, masked)
             found, known = table.lookup(h)
             first = first[found]
             is_term = known[:, _TERM] >= 0

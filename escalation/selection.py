@@ -21,7 +21,7 @@ import numpy as np
 
 from .corpus import load_corpus
 from .lexicon import load_lexicon
-from .training import TrainingConfig, make_pipeline
+from .training import TrainingConfig, make_pipeline, names_for
 
 __all__ = ["GRID", "cross_validate", "select"]
 
@@ -36,6 +36,7 @@ GRID: dict[str, list[Any]] = {
     "lexicon_scale": [0.5, 1.0, 2.0, 4.0],
     "negation_window": [2, 3, 5],
     "lead_window": [0, 6, 10],
+    "mask_names": [False, True],
 }
 FOLDS = 5
 
@@ -65,7 +66,7 @@ def cross_validate(seeds: str | Path, config: TrainingConfig, folds: int = FOLDS
         raise ValueError(f"group_by must be 'batch' or 'setting', got {group_by!r}")
 
     def one_fold(fit_idx, score_idx) -> float:
-        pipe = make_pipeline(lexicon, config)
+        pipe = make_pipeline(lexicon, config, names=names_for(list(texts[fit_idx]), lexicon, config))
         if char_ngrams:
             union = pipe.named_steps["features"]
             union.transformer_list.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),

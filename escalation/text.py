@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -30,8 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 __all__ = [
+    "NAME_TOKEN",
     "NEWS_ABBREVIATIONS",
     "analyze",
+    "find_proper_names",
     "normalize",
     "split_sentences",
     "tokenize",
@@ -40,6 +43,8 @@ __all__ = [
 
 #: The tokenisation rule: a maximal run of word characters.
 TOKEN_PATTERN = re.compile(r"\w+")
+#: The TF-IDF token that stands for any proper name the model learned to mask.
+NAME_TOKEN = "_name_"
 
 #: Abbreviations that end with a period but do not end a sentence in news copy.
 #: Lower case, without the final period, as Punkt expects them. Single letters
@@ -192,10 +197,56 @@ def word_ngrams(tokens: list[str], ngram_range: tuple[int, int] = (1, 2)) -> lis
     return grams
 
 
-def analyze(sentence: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
-    """The TF-IDF analyzer: tokens of ``sentence`` turned into word n-grams.
+def analyze(sentence: str, ngram_range: tuple[int, int] = (1, 2), names: frozenset[str] = frozenset()) -> list[str]:
+    """The TF-IDF analyzer: tokens of ``sentence``, proper ``names`` masked, turned into word n-grams.
 
-    A module-level function (used through :func:`functools.partial`) so that
-    fitted pipelines pickle.
+    Every token in ``names`` becomes :data:`NAME_TOKEN`, so that the model learns from what is
+    said, not from who or where. A module-level function (used through :func:`functools.partial`)
+    so that fitted pipelines pickle.
+
+    Examples
+    --------
+    >>> analyze("Kabul rejected talks", (1, 2), names=frozenset({"kabul"}))
+    ['_name_', 'rejected', 'talks', '_name_ rejected', 'rejected talks']
     """
-    return word_ngrams(tokenize(sentence), tuple(ngram_range))
+    tokens = tokenize(sentence)
+    if names:
+        tokens = [NAME_TOKEN if t in names else t for t in tokens]
+    return word_ngrams(tokens, tuple(ngram_range))
+
+
+_WORD = re.compile(r"\w+")
+#: A sentence with more than this share of capitalised words is in headline case and says
+#: nothing about which words are names.
+HEADLINE_CASE_SHARE = 0.5
+
+
+def find_proper_names(texts: Iterable[str], exclude: Iterable[str] = (), *, min_count: int = 2,
+                      capitalised_share: float = 0.9) -> frozenset[str]:
+    """Lower-cased tokens that are (almost) always capitalised inside a sentence: proper names.
+
+    Looks at every word but the first of each sentence that is not in headline case. A token
+    counts as a name if it occurs at least ``min_count`` times there and is capitalised in at
+    least ``capitalised_share`` of them. Tokens in ``exclude`` (the lexicon's words) and numbers
+    never count.
+
+    Examples
+    --------
+    >>> sorted(find_proper_names(["Talks in Kabul resumed.", "Envoys met in Kabul today.", "It rained."]))
+    ['kabul']
+    """
+    excluded = set(exclude)
+    capitalised: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for text in texts:
+        words = _WORD.findall(text)
+        if len(words) < 2 or sum(w[0].isupper() for w in words) > HEADLINE_CASE_SHARE * len(words):
+            continue
+        for word in words[1:]:
+            for token in tokenize(word):
+                seen[token] = seen.get(token, 0) + 1
+                if word[0].isupper():
+                    capitalised[token] = capitalised.get(token, 0) + 1
+    return frozenset(t for t, n in seen.items()
+                     if n >= min_count and capitalised.get(t, 0) >= capitalised_share * n
+                     and t not in excluded and not t.isdigit())

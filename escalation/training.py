@@ -46,6 +46,7 @@ class TrainingConfig:
     negation_window: int = 3  # tokens after a negation cue that it negates
     lexicon_scale: float = 1.0  # weight of lexicon features against TF-IDF
     lead_window: int = 0  # >0: lexicon matches in the first N tokens (the main clause) count again
+    mask_names: bool = True  # TF-IDF sees proper names as one token: learn what is said, not who says it
     C: float = 10.0  # inverse L2 regularisation strength
     class_weight: str | None = "balanced"
     max_iter: int = 5000
@@ -79,7 +80,21 @@ class TrainingConfig:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def make_pipeline(lexicon: Lexicon, config: TrainingConfig, features: FeatureSet = "both"):
+def lexicon_words(lexicon: Lexicon) -> set[str]:
+    """Every token of every lexicon, negator and hedge phrase (never masked as a name)."""
+    phrases = [*lexicon.entries, *lexicon.negators, *lexicon.hedges]
+    return {token for phrase in phrases for token in phrase}
+
+
+def names_for(texts: Sequence[str], lexicon: Lexicon, config: TrainingConfig) -> frozenset[str]:
+    """The proper names to mask, learned from the training texts (empty if ``mask_names`` is off)."""
+    from .text import find_proper_names
+
+    return find_proper_names(texts, lexicon_words(lexicon)) if config.mask_names else frozenset()
+
+
+def make_pipeline(lexicon: Lexicon, config: TrainingConfig, features: FeatureSet = "both",
+                  names: frozenset[str] = frozenset()):
     """The unfitted reference pipeline; ``features`` selects a baseline ("lexicon" or "tfidf" only)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -88,7 +103,7 @@ def make_pipeline(lexicon: Lexicon, config: TrainingConfig, features: FeatureSet
 
     union = make_features(lexicon, ngram_range=config.ngram_range, min_df=config.min_df,
                           sublinear_tf=config.sublinear_tf, negation_window=config.negation_window,
-                          lexicon_scale=config.lexicon_scale, lead_window=config.lead_window)
+                          lexicon_scale=config.lexicon_scale, lead_window=config.lead_window, names=names)
     if features != "both":
         union = FeatureUnion([(name, step) for name, step in union.transformer_list if name == features])
     classifier = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=config.max_iter,
@@ -123,10 +138,11 @@ def model_from_pipeline(pipeline, lexicon: Lexicon, config: TrainingConfig, temp
     classifier = pipeline.named_steps["classifier"]
     order = _label_order(pipeline)
     vocabulary = sorted(tfidf.vocabulary_, key=tfidf.vocabulary_.__getitem__)
+    names = sorted(tfidf.analyzer.keywords.get("names", ()))
     settings = {"tokenizer": "lowercase, maximal runs of \\w", "ngram_range": list(config.ngram_range),
                 "sublinear_tf": config.sublinear_tf, "norm": "l2", "smooth_idf": True,
                 "negation_window": config.negation_window, "lexicon_scale": config.lexicon_scale,
-                "lead_window": config.lead_window}
+                "lead_window": config.lead_window, "masked_names": names}
     return Model(vocabulary=vocabulary, idf=tfidf.idf_, coef=classifier.coef_[order] / temperature,
                  intercept=classifier.intercept_[order] / temperature, lexicon=lexicon, settings=settings,
                  metadata=metadata)
@@ -178,8 +194,9 @@ def train(seeds: str | Path = "seeds", *, data: Sequence[str | Path] = (), use_s
         splits[e.split].append(e)
     train_set = splits["train"]
     log.info("training on %d sentences (%d dev, %d test)", len(train_set), len(splits["dev"]), len(splits["test"]))
-    pipeline = make_pipeline(lexicon, config)
-    pipeline.fit([e.text for e in train_set], [e.label for e in train_set])
+    train_texts = [e.text for e in train_set]
+    pipeline = make_pipeline(lexicon, config, names=names_for(train_texts, lexicon, config))
+    pipeline.fit(train_texts, [e.label for e in train_set])
     temperature = 1.0
     if config.calibrate and splits["dev"]:
         uncalibrated = model_from_pipeline(pipeline, lexicon, config)

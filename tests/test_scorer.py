@@ -172,3 +172,26 @@ def variant_model():
 def test_variant_settings_are_exact_too(variant_model, sentences):
     model, reference = variant_model
     assert_exact(model, reference, sentences)
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_scores_do_not_depend_on_which_name_is_mentioned(model, data):
+    """Masked proper names are interchangeable: swapping one for another leaves every score unchanged."""
+    names = model.settings.get("masked_names", [])
+    if len(names) < 2:
+        pytest.skip("this model masks no names")
+    template = data.draw(news_like())
+    a, b = data.draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
+    first = model.predict_proba([f"{a.title()} {template} {a}"])
+    second = model.predict_proba([f"{b.upper()} {template} {b}"])
+    np.testing.assert_allclose(first, second, rtol=0, atol=1e-12)
+
+
+def test_name_masking_is_learned_from_training_text_only():
+    from escalation.text import find_proper_names
+
+    texts = ["Talks in Kabul resumed on Monday.", "Envoys met in Kabul and Doha.", "Officials in Doha said so.",
+             "KABUL CEASEFIRE HOLDS AS DOHA TALKS RESUME"]  # headline case is ignored
+    assert find_proper_names(texts) == frozenset({"kabul", "doha"})
+    assert find_proper_names(texts, exclude={"doha"}) == frozenset({"kabul"})
