@@ -64,6 +64,16 @@ def word_char_table() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def lower_growth_table() -> np.ndarray:
+    """``len(chr(c).lower()) - 1`` for every code point (non-zero only for "İ" in current Unicode)."""
+    table = np.zeros(0x110000, dtype=np.int64)
+    # lower every code point but NUL in one call, NUL-separated (no lower case contains NUL)
+    pieces = "\x00".join(map(chr, range(1, 0x110000))).lower().split("\x00")
+    table[1:] = np.fromiter(map(len, pieces), dtype=np.int64, count=0x110000 - 1) - 1
+    return table
+
+
 def _mix(h: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser, vectorised (wrapping uint64 arithmetic)."""
     h = (h ^ (h >> _U64(30))) * _MIX1
@@ -99,8 +109,20 @@ class _Tokens:
     first_token: np.ndarray  # int64, index of each sentence's first token (len n + 1)
 
 
-@lru_cache(maxsize=4)
+_POWERS: list[tuple[np.ndarray, np.ndarray]] = []
+
+
 def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**i`` and ``P**-i`` (mod 2**64) for ``i < length`` (at least); cached, grown by doubling."""
+    if _POWERS and _POWERS[0][0].size >= length:
+        return _POWERS[0]
+    if _POWERS:
+        length = max(length, 2 * _POWERS[0][0].size)
+    _POWERS[:] = [_compute_powers(length)]
+    return _POWERS[0]
+
+
+def _compute_powers(length: int) -> tuple[np.ndarray, np.ndarray]:
     """``P**i`` and ``P**-i`` (mod 2**64) for ``i < length``; P is odd, hence invertible mod 2**64."""
     inverse = pow(int(_HASH_BASE), -1, 1 << 64)
     powers = np.empty(length, dtype=_U64)
@@ -126,8 +148,7 @@ def _hash_runs(cp: np.ndarray, isw: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if starts.size == 0:
         return np.empty(0, _U64), starts
     ends = np.flatnonzero(edges == -1)
-    # round the table length up to a power of two so that chunks of similar size share cached powers
-    powers, inverses = _powers(1 << int(cp.size).bit_length())
+    powers, inverses = _powers(cp.size + 1)
     prefix = np.empty(cp.size + 1, dtype=_U64)
     prefix[0] = 0
     np.cumsum((cp.astype(_U64) + _U64(1)) * powers[: cp.size], out=prefix[1:])
@@ -168,13 +189,14 @@ def _phrase_hashes(phrases: Sequence[Sequence[str]]) -> np.ndarray:
 
 
 #: Columns of ``_PhraseTable.values``: what a known n-gram is (-1 where it is not).
-_TERM, _ENTRY, _NEGATOR, _HEDGE = range(4)
+_TERM, _ENTRY, _NEGATOR, _HEDGE, _NAME = range(5)
+_COLUMNS = 5
 
 
 class _PhraseTable:
     """All known n-grams of one length: vocabulary terms, lexicon entries, negators and hedges.
 
-    An open-addressing hash table (linear probing, load factor at most 1/4) keyed by n-gram
+    An open-addressing hash table (linear probing, load factor at most 1/8) keyed by n-gram
     hash, so that one lookup is a few vectorised gathers. Two *different* phrases with the
     same hash are refused at build time, since the scorer could then not be exact.
     """
@@ -191,10 +213,10 @@ class _PhraseTable:
             raise ValueError(f"{what}: {' '.join(a)!r} and {' '.join(b)!r} share a hash; cannot score exactly")
         if np.any(hashes == self._EMPTY):
             raise ValueError(f"{what}: a phrase hashes to the reserved value 0; cannot score exactly")
-        size = 1 << max(4, (4 * len(keys_list) - 1).bit_length())
+        size = 1 << max(4, (8 * len(keys_list) - 1).bit_length())
         self.mask = _U64(size - 1)
         self.keys = np.zeros(size, dtype=_U64)
-        self.values = np.full((size, 4), -1, dtype=np.int32)
+        self.values = np.full((size, _COLUMNS), -1, dtype=np.int32)
         self.max_probe = 0
         for h, key in zip(hashes.tolist(), keys_list, strict=True):  # load time only
             slot, probe = h & (size - 1), 0
@@ -206,21 +228,24 @@ class _PhraseTable:
 
     def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (indices into ``hashes`` that are known, their rows of ``values``)."""
-        slot = hashes & self.mask
-        found_at = np.full(hashes.size, -1, dtype=np.int64)
-        pending = np.arange(hashes.size)
-        for probe in range(self.max_probe + 1):
-            if probe:
-                slot = (slot + _U64(1)) & self.mask
-            key = self.keys[slot]
-            hit = key == hashes[pending]
-            found_at[pending[hit]] = slot[hit].astype(np.int64)
-            more = ~hit & (key != self._EMPTY)
-            pending, slot = pending[more], slot[more]
+        slot = (hashes & self.mask).astype(np.int64)
+        key = self.keys[slot]
+        hit = key == hashes
+        # most lookups end at the first slot (a hit, or an empty slot); probe further only for the rest
+        pending = np.flatnonzero(~hit & (key != self._EMPTY))
+        found_slot = np.where(hit, slot, -1)
+        mask = int(self.mask)
+        for _ in range(self.max_probe):
             if pending.size == 0:
                 break
-        found = np.flatnonzero(found_at >= 0)
-        return found, self.values[found_at[found]]
+            slot_p = (slot[pending] + 1) & mask
+            slot[pending] = slot_p
+            key_p = self.keys[slot_p]
+            hit_p = key_p == hashes[pending]
+            found_slot[pending[hit_p]] = slot_p[hit_p]
+            pending = pending[~hit_p & (key_p != self._EMPTY)]
+        found = np.flatnonzero(found_slot >= 0)
+        return found, self.values[found_slot[found]]
 
 
 @dataclass(frozen=True)
@@ -295,7 +320,7 @@ class FastScorer:
         known: dict[int, dict[tuple[str, ...], list[int]]] = {n: {} for n in range(1, self.max_n + 1)}
 
         def record(phrase: tuple[str, ...], what: int, value: int) -> None:
-            known[len(phrase)].setdefault(phrase, [-1, -1, -1, -1])[what] = value
+            known[len(phrase)].setdefault(phrase, [-1] * _COLUMNS)[what] = value
 
         for col, term in enumerate(vocabulary):
             tokens = tuple(term.split(" "))
@@ -308,26 +333,34 @@ class FastScorer:
             record(phrase, _NEGATOR, 1)
         for i, phrase in enumerate(hedges):
             record(phrase, _HEDGE, i)
-        self._tables = {n: _PhraseTable(phrases, f"{n}-word phrases") for n, phrases in known.items() if phrases}
         names = sorted(names)
         lexicon_words = {t for phrase in [*lexicon.entries, *lexicon.negators, *lexicon.hedges] for t in phrase}
         if lexicon_words.intersection(names):
             raise ValueError(f"masked names {sorted(lexicon_words.intersection(names))[:5]} are lexicon words; "
                              "the lexicon matches unmasked tokens, so they cannot be masked")
-        self._names = _PhraseTable({(name,): [1, -1, -1, -1] for name in names}, "names") if names else None
+        # a masked name counts as the TF-IDF term NAME_TOKEN; it is never a term or lexicon word itself
+        name_col = known[1].get((NAME_TOKEN,), [-1] * _COLUMNS)[_TERM]
+        for name in names:
+            if (name,) in known[1]:
+                raise ValueError(f"masked name {name!r} is also a vocabulary term; the model file is inconsistent")
+            record((name,), _NAME, 1)
+            record((name,), _TERM, name_col)
+        self.masks_names = bool(names)
+        self._tables = {n: _PhraseTable(phrases, f"{n}-word phrases") for n, phrases in known.items() if phrases}
         self._name_hash = _phrase_hashes([(NAME_TOKEN,)])[0]
 
     # -- tokenisation ---------------------------------------------------------------------------
     @staticmethod
     def _tokens(chunk: Sequence[str]) -> _Tokens:
         joined = _join(chunk)
-        lowered = joined.lower()
-        if len(lowered) == len(joined):
-            lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
-        else:  # rare: some character's lower case has another length (e.g. "İ"); lower one by one
-            parts = [s.lower() for s in chunk]
-            lowered = _SEPARATOR.join(parts)
-            lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        lowered = joined.lower()  # equals joining the lowered sentences: "\n" is neither cased nor case-ignorable
+        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        if len(lowered) != len(joined):  # some character's lower case is longer (e.g. "İ" -> "i̇")
+            original = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            growth = np.cumsum(lower_growth_table()[original], dtype=np.int64)
+            ends = np.cumsum(lengths + 1) - 2  # index of each sentence's last character
+            at_end = np.where(ends >= 0, growth[np.maximum(ends, 0)], 0)
+            lengths = lengths + np.diff(at_end, prepend=np.int64(0))
         cp = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         isw = word_char_table()[cp]
         hashes, starts = _hash_runs(cp, isw)
@@ -341,16 +374,19 @@ class FastScorer:
         """Features of one chunk of sentences (exactly the reference pipeline's)."""
         n = len(chunk)
         tokens = self._tokens(chunk)
-        masked = tokens.hashes
-        if self._names is not None:  # TF-IDF sees proper names as NAME_TOKEN; the lexicon never holds them
-            found, _ = self._names.lookup(tokens.hashes)
-            masked = tokens.hashes.copy()
-            masked[found] = self._name_hash
         term_rows, term_cols, matches = [], [], []
         neg_end = np.zeros(tokens.hashes.size + 1, dtype=np.int64)
+        masked = tokens.hashes
         for k, table in self._tables.items():
-            h, first = _ngram_hashes(tokens, k, masked)
-            found, known = table.lookup(h)
+            if k == 1:  # unigrams: every token; the lookup also finds the proper names to mask
+                first = np.arange(tokens.hashes.size)
+                found, known = table.lookup(tokens.hashes)
+                if self.masks_names:  # longer n-grams see NAME_TOKEN in place of each name
+                    masked = tokens.hashes.copy()
+                    masked[found[known[:, _NAME] >= 0]] = self._name_hash
+            else:
+                h, first = _ngram_hashes(tokens, k, masked)
+                found, known = table.lookup(h)
             first = first[found]
             is_term = known[:, _TERM] >= 0
             term_rows.append(tokens.sentence[first[is_term]])
@@ -359,8 +395,11 @@ class FastScorer:
             matches.append((first, known))
 
         # TF-IDF
-        keys = np.sort(np.concatenate(term_rows) * self.n_terms + np.concatenate(term_cols))
-        first_of_run = np.flatnonzero(np.diff(keys, prepend=np.int64(-1)))  # counting by sort + diff
+        keys = np.concatenate(term_rows) * self.n_terms + np.concatenate(term_cols)
+        if n * self.n_terms < np.iinfo(np.int32).max:  # sorting int32 is about twice as fast
+            keys = keys.astype(np.int32)
+        keys = np.sort(keys).astype(np.int64)
+        first_of_run = np.flatnonzero(np.diff(keys, prepend=np.int64(-1)))  # count runs of equal keys
         counts = np.diff(first_of_run, append=keys.size)
         keys = keys[first_of_run]
         rows, cols = np.divmod(keys, self.n_terms) if self.n_terms else (keys, keys)

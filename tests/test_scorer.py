@@ -195,3 +195,12 @@ def test_name_masking_is_learned_from_training_text_only():
              "KABUL CEASEFIRE HOLDS AS DOHA TALKS RESUME"]  # headline case is ignored
     assert find_proper_names(texts) == frozenset({"kabul", "doha"})
     assert find_proper_names(texts, exclude={"doha"}) == frozenset({"kabul"})
+
+
+def test_lower_growth_table_matches_str_lower():
+    from escalation.scorer import lower_growth_table
+
+    table = lower_growth_table()
+    rng = np.random.default_rng(1)
+    for cp in rng.integers(0, 0x110000, 20000).tolist() + list(range(0x100, 0x600)):
+        assert table[cp] == len(chr(cp).lower()) - 1, hex(cp)
