@@ -40,6 +40,11 @@ def _read_input(path: str, encoding: str) -> str:
         raise CLIError(f"{path}: {exc.strerror}") from None
 
 
+def _print_json(document: object) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
 def _model(path: str | None):
     from .model import load_model
 
@@ -57,8 +62,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     model = _model(args.model)
     article = score(_read_input(args.file, args.encoding), model=model)
     if args.json:
-        json.dump(article.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(article.to_dict())
         return 0
     # truncate sentences to the terminal's width; never when the output goes to a pipe or file
     width = max(shutil.get_terminal_size().columns - 46, 30) if sys.stdout.isatty() else sys.maxsize
@@ -104,8 +108,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     raise CLIError(f"{path}:{lineno}: not a JSON line of escalation archive output") from None
     periods = timeline(rows, args.by)
     if args.json:
-        json.dump(periods, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        _print_json(periods)
         return 0
     print(f"{args.by:<10} {'articles':>8} {'mean risk':>10} {'peak risk':>10} {'threat':>7} {'deesc':>7}")
     for p in periods:
@@ -119,8 +122,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     sentence = sys.stdin.read().strip() if args.sentence == "-" else args.sentence
     e = _model(args.model).explain(sentence)
     if args.json:
-        json.dump(e.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(e.to_dict())
         return 0
     p = e.probabilities
     print(f"label {e.label}, risk {e.risk:+.3f} (threat {p['threat']:.3f}, deescalation "
@@ -247,8 +249,7 @@ def _print_report(name: str, r: dict) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluate_files(args.data, args.model, args.baselines, args.reliability_png, args.split)
     if args.json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(result)
         return 0
     _print_report("model", result["model"])
     for name, b in result.get("baselines", {}).items():
