@@ -58,3 +58,16 @@ def test_invalid_config_is_refused():
         TrainingConfig(ngram_range=(2, 1))
     with pytest.raises(ValueError, match="unknown training settings"):
         TrainingConfig.from_dict({"C": 1.0, "alpha": 3})
+
+
+def test_model_card_and_readme_figures_match_the_shipped_model(model):
+    """The test-split figures written in MODEL_CARD.md and README.md are the shipped model's own."""
+    from conftest import REPO
+
+    ev = model.metadata["evaluation"]["test_split"]
+    card = (REPO / "models" / "default" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"Test split: n={ev['n']}, macro-F1 {ev['macro_f1']:.3f}, ECE {ev['ece']:.3f}" in card, \
+        "MODEL_CARD.md is stale: rerun the commands written in it after `escalation train`"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"| {ev['n']:,} | **{ev['macro_f1']:.3f}** |" in readme, "README model table is stale"
+    assert f"T = {model.metadata['temperature']:.3f}" in card
