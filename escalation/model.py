@@ -279,12 +279,11 @@ def default_model_path() -> Path:
     built from ``models/default`` in the repository); in a source checkout
     that has not been installed, it is ``models/default`` beside the package.
     """
-    try:
-        path = Path(str(importlib.resources.files("escalation.default_model")))
-        if (path / MODEL_FILE).is_file():
-            return path
-    except ModuleNotFoundError:
-        pass
+    # resolved through the regular package: "default_model" has no __init__.py, and files() of a
+    # namespace package is a MultiplexedPath whose str() is not a path
+    installed = importlib.resources.files("escalation").joinpath("default_model")
+    if isinstance(installed, Path) and (installed / MODEL_FILE).is_file():
+        return installed
     checkout = Path(__file__).resolve().parent.parent / "models" / "default"
     if (checkout / MODEL_FILE).is_file():
         return checkout
