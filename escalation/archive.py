@@ -167,7 +167,13 @@ def _read_jsonl(path: Path, encoding: str, fields: tuple[str, str, str]) -> Iter
             yield _record_from_mapping(row, where, fields, f"{path.name}:{lineno}", line.strip())
 
 
+#: Longest CSV field accepted: whole articles can exceed the csv module's default of 128 KiB.
+CSV_FIELD_LIMIT = 1 << 28
+
+
 def _read_csv(path: Path, encoding: str, fields: tuple[str, str, str]) -> Iterator[Record | Quarantined]:
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     with _open_binary(path) as handle:
         text = io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline="")
         try:

@@ -1,4 +1,4 @@
-"""The ``escalation`` command line: score, explain, train, evaluate.
+"""The ``escalation`` command line: score, archive, report, explain, train, select, evaluate.
 
 Each verb is a thin wrapper around an importable function; results go to
 stdout, diagnostics to stderr, and any error exits with status 1 (2 for usage

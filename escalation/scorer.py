@@ -8,14 +8,15 @@ regression) with whole-batch array operations:
 2. decode it to code points (UTF-32) and classify word characters with a
    lookup table built from Python's own ``\\w``;
 3. find token starts and ends where the word mask changes;
-4. hash every token with a polynomial hash over its code points
-   (``np.add.reduceat``) and a splitmix64 finaliser; hash n-grams by folding
-   token hashes;
-5. find TF-IDF columns and lexicon entries with :func:`numpy.searchsorted`
-   in sorted hash tables (built at load time, where a hash collision between
-   two vocabulary entries is refused);
-6. count with ``np.unique``/``np.bincount``, apply sublinear tf, idf and l2
-   norm, add the lexicon features, and take the linear scores and softmax.
+4. hash every token at once with a polynomial hash taken from one prefix sum
+   (and the base's inverse mod 2**64) and a splitmix64 finaliser; hash n-grams
+   by folding token hashes; map masked proper names to one token;
+5. look every n-gram up in one open-addressing hash table per length that
+   holds vocabulary terms, lexicon entries, negators, hedges and names (built
+   at load time, where a hash collision between two phrases is refused);
+6. count terms by sorting, apply sublinear tf, idf and l2 norm, add the
+   lexicon features (the negation window is a prefix sum over cue ends), and
+   take the linear scores and softmax.
 
 There is no Python loop per sentence or per token; work is done in chunks
 so that memory stays bounded whatever the number of sentences.
@@ -90,13 +91,25 @@ def check_texts(texts: object, what: str = "sentences") -> None:
         )
 
 
+class _BadItemError(TypeError):
+    """A batch item that is not a str, at ``index`` within its chunk."""
+
+    def __init__(self, index: int, kind: str):
+        super().__init__(index, kind)
+        self.index, self.kind = index, kind
+
+    def at(self, offset: int) -> TypeError:
+        """The error to show the caller: the item's index in the whole batch."""
+        return TypeError(f"item {offset + self.index} of the batch is {self.kind}, expected str")
+
+
 def _join(chunk: Sequence[str]) -> str:
     try:
         return _SEPARATOR.join(chunk)
     except TypeError:
         for i, item in enumerate(chunk):
             if not isinstance(item, str):
-                raise TypeError(f"item {i} of the batch is {type(item).__name__}, expected str") from None
+                raise _BadItemError(i, type(item).__name__) from None
         raise
 
 
@@ -453,6 +466,7 @@ class FastScorer:
         """Cut ``sentences`` into chunks of bounded size (count and characters)."""
         check_texts(sentences)
         it = iter(sentences)
+        offset = 0
         while True:
             chunk = list(islice(it, self.chunk_sentences))
             if not chunk:
@@ -461,8 +475,12 @@ class FastScorer:
             try:
                 lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
             except TypeError:
-                _join(chunk)  # raises a TypeError naming the bad item
+                try:
+                    _join(chunk)
+                except _BadItemError as bad:
+                    raise bad.at(offset) from None
                 raise
+            offset += len(chunk)
             cuts = np.searchsorted(np.cumsum(lengths), np.arange(1, 1 + lengths.sum() // self.chunk_chars)
                                    * self.chunk_chars)
             start = 0
@@ -474,8 +492,13 @@ class FastScorer:
 
     def iter_decision_function(self, sentences: Iterable[str]) -> Iterator[np.ndarray]:
         """Linear scores, one array of shape (chunk, n_labels) per chunk."""
+        offset = 0
         for chunk in self.iter_chunks(sentences):
-            yield self._decision_chunk(chunk)
+            try:
+                yield self._decision_chunk(chunk)
+            except _BadItemError as bad:
+                raise bad.at(offset) from None
+            offset += len(chunk)
 
     def iter_predict_proba(self, sentences: Iterable[str]) -> Iterator[np.ndarray]:
         """Probabilities chunk by chunk: constant memory over any number of sentences."""

@@ -121,3 +121,11 @@ def test_archive_and_report_cli(tmp_path):
     r = subprocess.run([sys.executable, "-m", "escalation", "archive", str(tmp_path / "missing"), "-o", str(out)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "no such file or directory" in r.stderr
+
+
+def test_csv_with_a_long_article(tmp_path):
+    long_text = "Rebels shelled the town. " * 20_000  # ~500 KB, beyond the csv module's default field limit
+    (tmp_path / "big.csv").write_text(f'id,text\nbig,"{long_text}"\nsmall,Talks resumed.\n', encoding="utf-8")
+    records = list(iter_records([tmp_path / "big.csv"]))
+    assert [type(r).__name__ for r in records] == ["Record", "Record"]
+    assert len(records[0].text) == len(long_text)

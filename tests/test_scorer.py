@@ -204,3 +204,13 @@ def test_lower_growth_table_matches_str_lower():
     rng = np.random.default_rng(1)
     for cp in rng.integers(0, 0x110000, 20000).tolist() + list(range(0x100, 0x600)):
         assert table[cp] == len(chr(cp).lower()) - 1, hex(cp)
+
+
+def test_bad_item_is_named_by_its_index_in_the_whole_batch(model):
+    batch = ["fine"] * 5000
+    batch[4500] = b"bytes are not text"  # in the second chunk
+    with pytest.raises(TypeError, match="item 4500 of the batch is bytes"):
+        model.predict_proba(batch)
+    batch[4500] = None
+    with pytest.raises(TypeError, match="item 4500 of the batch is NoneType"):
+        model.predict_proba(batch)
