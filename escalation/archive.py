@@ -277,6 +277,12 @@ def result_row(record: Record, article: ArticleScore, sentences: bool = False) -
     return row
 
 
+def default_quarantine_path(output: str | Path) -> Path:
+    """Where bad records go when no quarantine file is named: ``<output>.quarantine.jsonl``."""
+    output = Path(output)
+    return output.with_name(output.name + ".quarantine.jsonl")
+
+
 def run_archive(paths: Iterable[str | Path], output: str | Path, model: Model, *,
                 quarantine: str | Path | None = None, resume: bool = False, sentences: bool = False,
                 **reader_options: Any) -> RunSummary:
@@ -301,7 +307,7 @@ def run_archive(paths: Iterable[str | Path], output: str | Path, model: Model, *
     RunSummary
     """
     output = Path(output)
-    quarantine = Path(quarantine) if quarantine else output.with_name(output.name + ".quarantine.jsonl")
+    quarantine = Path(quarantine) if quarantine else default_quarantine_path(output)
     if resume:
         _drop_torn_line(output)
         _drop_torn_line(quarantine)

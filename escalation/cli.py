@@ -80,7 +80,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 # -- archive ----------------------------------------------------------------------------------
 def cmd_archive(args: argparse.Namespace) -> int:
-    from .archive import run_archive
+    from .archive import default_quarantine_path, run_archive
 
     summary = run_archive(args.inputs, args.output, _model(args.model), quarantine=args.quarantine,
                           resume=args.resume, sentences=args.sentences, text_field=args.text_field,
@@ -89,7 +89,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
     print(f"read {s['read']}, scored {s['scored']}, quarantined {s['quarantined']}, "
           f"skipped (already scored) {s['skipped']} -> {args.output}", file=sys.stderr)
     if s["quarantined"]:
-        where = args.quarantine or f"{args.output}.quarantine.jsonl"
+        where = args.quarantine or default_quarantine_path(args.output)
         print(f"bad records and their reasons: {where}", file=sys.stderr)
     return 0
 
@@ -218,15 +218,15 @@ def baselines(seeds: str, texts: list[str], truth: list[str]) -> dict:
     from .training import TrainingConfig, make_pipeline, names_for
 
     seeds_path = Path(seeds)
-    config_path = seeds_path / "config.json"
-    config = TrainingConfig.from_file(config_path) if config_path.is_file() else TrainingConfig()
+    config = TrainingConfig.for_seeds(seeds_path)
     lexicon = load_lexicon(seeds_path / "lexicon")
     train_set = [e for e in load_corpus([seeds_path / "corpus"]) if e.split == "train"]
+    train_texts = [e.text for e in train_set]
+    names = names_for(train_texts, lexicon, config)
     out = {}
     for features in ("lexicon", "tfidf"):
-        pipe = make_pipeline(lexicon, config, features=features,
-                             names=names_for([e.text for e in train_set], lexicon, config))
-        pipe.fit([e.text for e in train_set], [e.label for e in train_set])
+        pipe = make_pipeline(lexicon, config, features=features, names=names)
+        pipe.fit(train_texts, [e.label for e in train_set])
         classes = list(pipe.named_steps["classifier"].classes_)
         proba = pipe.predict_proba(texts)[:, [classes.index(label) for label in LABELS]]
         report = classification_report(truth, proba, LABELS)

@@ -94,6 +94,10 @@ class Lexicon:
             raise LexiconError(f"malformed lexicon records: {exc!r}") from exc
         return cls(entries=entries, negators=negators, hedges=hedges)
 
+    def words(self) -> frozenset[str]:
+        """Every token of every entry, negator and hedge phrase."""
+        return frozenset(t for phrase in (*self.entries, *self.negators, *self.hedges) for t in phrase)
+
     def __len__(self) -> int:
         return len(self.entries)
 

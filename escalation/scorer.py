@@ -347,9 +347,8 @@ class FastScorer:
         for i, phrase in enumerate(hedges):
             record(phrase, _HEDGE, i)
         names = sorted(names)
-        lexicon_words = {t for phrase in [*lexicon.entries, *lexicon.negators, *lexicon.hedges] for t in phrase}
-        if lexicon_words.intersection(names):
-            raise ValueError(f"masked names {sorted(lexicon_words.intersection(names))[:5]} are lexicon words; "
+        if lexicon.words().intersection(names):
+            raise ValueError(f"masked names {sorted(lexicon.words().intersection(names))[:5]} are lexicon words; "
                              "the lexicon matches unmasked tokens, so they cannot be masked")
         # a masked name counts as the TF-IDF term NAME_TOKEN; it is never a term or lexicon word itself
         name_col = known[1].get((NAME_TOKEN,), [-1] * _COLUMNS)[_TERM]

@@ -43,7 +43,9 @@ FOLDS = 5
 
 def cross_validate(seeds: str | Path, config: TrainingConfig, folds: int = FOLDS, char_ngrams: bool = False,
                    n_jobs: int = 2, group_by: str = "batch") -> dict[str, float]:
-    """Mean and standard deviation of macro-F1 over setting-grouped folds of the train split.
+    """Mean and standard deviation of macro-F1 over grouped folds of the train split.
+
+    ``group_by`` is ``"batch"`` (the corpus file; default) or ``"setting"``.
 
     ``char_ngrams`` adds character 2-5-grams within words (``char_wb``) to the reference features,
     to measure whether they would help; the fast scorer does not implement them (see the model card).

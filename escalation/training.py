@@ -79,18 +79,19 @@ class TrainingConfig:
     def from_file(cls, path: str | Path) -> TrainingConfig:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
-
-def lexicon_words(lexicon: Lexicon) -> set[str]:
-    """Every token of every lexicon, negator and hedge phrase (never masked as a name)."""
-    phrases = [*lexicon.entries, *lexicon.negators, *lexicon.hedges]
-    return {token for phrase in phrases for token in phrase}
+    @classmethod
+    def for_seeds(cls, seeds: str | Path) -> TrainingConfig:
+        """``SEEDS/config.json`` (written by ``escalation select --write``), or the defaults."""
+        path = Path(seeds) / "config.json"
+        return cls.from_file(path) if path.is_file() else cls()
 
 
 def names_for(texts: Sequence[str], lexicon: Lexicon, config: TrainingConfig) -> frozenset[str]:
     """The proper names to mask, learned from the training texts (empty if ``mask_names`` is off)."""
     from .text import find_proper_names
 
-    return find_proper_names(texts, lexicon_words(lexicon)) if config.mask_names else frozenset()
+    # lexicon words are never masked: the lexicon matches the unmasked tokens
+    return find_proper_names(texts, lexicon.words()) if config.mask_names else frozenset()
 
 
 def make_pipeline(lexicon: Lexicon, config: TrainingConfig, features: FeatureSet = "both",
@@ -182,8 +183,7 @@ def train(seeds: str | Path = "seeds", *, data: Sequence[str | Path] = (), use_s
     if not seeds.is_dir():
         raise FileNotFoundError(f"{seeds}: seeds folder not found (it needs corpus/ and lexicon/)")
     if config is None:
-        config_path = seeds / "config.json"
-        config = TrainingConfig.from_file(config_path) if config_path.is_file() else TrainingConfig()
+        config = TrainingConfig.for_seeds(seeds)
     lexicon = load_lexicon(seeds / "lexicon")
     sources = ([seeds / "corpus"] if use_seed_corpus else []) + [Path(p) for p in data]
     if not sources:

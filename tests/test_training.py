@@ -47,8 +47,7 @@ def test_calibrated_model_is_still_exact(retrained):
 
 def test_metadata_records_the_run(retrained):
     meta = retrained.metadata
-    assert meta["training"] == TrainingConfig.from_file(SEEDS / "config.json").to_dict() \
-        if (SEEDS / "config.json").is_file() else meta["training"] == TrainingConfig().to_dict()
+    assert meta["training"] == TrainingConfig.for_seeds(SEEDS).to_dict()
     assert set(meta["corpus"]["labels"]) == set(LABELS)
     assert 0 < meta["evaluation"]["test_split"]["macro_f1"] <= 1
 
