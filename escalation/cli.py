@@ -161,11 +161,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 # -- select -----------------------------------------------------------------------------------
 def cmd_select(args: argparse.Namespace) -> int:
-    from .selection import cross_validate, select
+    from .selection import MIN_GAIN, cross_validate, select
     from .training import TrainingConfig
 
     seeds = Path(args.seeds)
-    result = select(seeds, passes=args.passes)
+    result = select(seeds, passes=args.passes, min_gain=MIN_GAIN if args.min_gain is None else args.min_gain)
     chosen = TrainingConfig.from_dict(result["chosen"])
     chars = cross_validate(seeds, chosen, char_ngrams=True)
     result["char_ngrams_within_words"] = {"cv_macro_f1": chars["macro_f1"], "std": chars["std"],
@@ -317,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("select", help="choose training settings by batch-grouped cross-validation")
     p.add_argument("--seeds", default="seeds", help="seeds folder (default: seeds)")
     p.add_argument("--passes", type=int, default=2, help="coordinate-search passes (default: 2)")
+    p.add_argument("--min-gain", type=float, default=None, metavar="F1",
+                   help="smallest CV macro-F1 gain that changes a setting (default: 0.001)")
     p.add_argument("--write", action="store_true", help="write SEEDS/config.json and SEEDS/selection.json")
     p.set_defaults(func=cmd_select)
 

@@ -70,3 +70,21 @@ def test_model_card_and_readme_figures_match_the_shipped_model(model):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"| {ev['n']:,} | **{ev['macro_f1']:.3f}** |" in readme, "README model table is stale"
     assert f"T = {model.metadata['temperature']:.3f}" in card
+
+
+def test_selection_changes_a_setting_only_for_a_real_gain(monkeypatch):
+    """The coordinate search keeps the incumbent unless a value beats it by ``min_gain``."""
+    from escalation import selection
+
+    def fake_cv(seeds, config, folds=5, group_by="batch"):
+        score = {1.0: 0.80, 3.0: 0.85, 10.0: 0.8504}[config.C] + (0.0005 if config.mask_names is False else 0.0)
+        return {"macro_f1": score, "std": 0.01}
+
+    monkeypatch.setattr(selection, "cross_validate", fake_cv)
+    grid = {"C": [1.0, 3.0, 10.0], "mask_names": [False, True]}
+    result = selection.select("unused", start=TrainingConfig(C=1.0, mask_names=True), grid=grid, min_gain=0.001)
+    assert result["chosen"]["C"] == 10.0           # the best value, a clear gain over C=1
+    assert result["chosen"]["mask_names"] is True  # +0.0005 is noise: the starting setting stays
+    assert result["cv_macro_f1"] == 0.8504
+    greedy = selection.select("unused", start=TrainingConfig(C=1.0, mask_names=True), grid=grid, min_gain=0.0)
+    assert greedy["chosen"]["C"] == 10.0 and greedy["chosen"]["mask_names"] is False
