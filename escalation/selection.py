@@ -112,10 +112,10 @@ def select(seeds: str | Path, start: TrainingConfig | None = None, grid: dict[st
     for _ in range(passes):
         changed = False
         for name, values in grid.items():
-            scored = [(evaluate(dataclasses.replace(config, **{name: value})), value) for value in values]
-            score, value = max(scored, key=lambda sv: sv[0])
-            if score >= best + min_gain:
-                best, config, changed = score, dataclasses.replace(config, **{name: value}), True
+            candidates = [dataclasses.replace(config, **{name: value}) for value in values]
+            score, candidate = max(((evaluate(c), c) for c in candidates), key=lambda sc: sc[0])
+            if candidate != config and score >= best + min_gain:
+                best, config, changed = score, candidate, True
         if not changed:
             break
     return {"chosen": config.to_dict(), "cv_macro_f1": best, "folds": folds, "grouped_by": group_by,
